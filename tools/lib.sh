@@ -1,0 +1,60 @@
+# Shared helpers for the bench's shell tools.  Source it; do not run it.
+#
+# Layout:
+#   $REPO            this repository (the series and the bench)
+#   $BUILD           generated, git-ignored: kernel tree, O= build dirs, guest images
+#   $CACHE           outside the clone, survives a fresh clone on a reused machine:
+#                    downloads, ccache, the QEMU build, sparse
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcie-aux-bench}
+# shellcheck source=versions
+. "$REPO/tools/versions"
+
+KTREE=${KERNEL_SRC:-$BUILD/linux}
+JOBS=${JOBS:-$(( $(nproc) + 1 ))}
+PY=/usr/bin/python3	# Debian's python; the default python3 here is not
+
+die() { echo "${0##*/}: error: $*" >&2; exit 1; }
+log() { echo "${0##*/}: $*" >&2; }
+
+# The Debian mirror this machine's apt uses (never written into the repo).
+debian_mirror() {
+	local m
+	m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+	    awk '{print $2}' | grep -m1 '/debian/*$' || true)
+	[ -n "$m" ] || m=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+	    awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' |
+	    grep -m1 '/debian/*$' || true)
+	[ -n "$m" ] || die "cannot find a Debian mirror in the apt configuration"
+	echo "${m%/}"
+}
+
+# fetch_pinned NAME: make sure $CACHE/dl/<tarball> exists with the pinned sha256;
+# prints its path.  NAME is the prefix in tools/versions (LINUX, QEMU, SPARSE).
+fetch_pinned() {
+	local name=$1 tarball pool sum file url
+	tarball=$(eval echo "\$${name}_TARBALL")
+	pool=$(eval echo "\$${name}_POOL")
+	sum=$(eval echo "\$${name}_SHA256")
+	file=$CACHE/dl/$tarball
+	mkdir -p "$CACHE/dl"
+	if [ -f "$file" ] && echo "$sum  $file" | sha256sum -c --quiet - >/dev/null 2>&1; then
+		echo "$file"; return 0
+	fi
+	url="$(debian_mirror)/$pool/$(echo "$tarball" | sed 's/~/%7E/g')"
+	log "downloading $url"
+	curl -fsS --retry 3 -o "$file.part" "$url" ||
+		die "download of $tarball failed ($url); the pinned version may have left the mirror's pool"
+	echo "$sum  $file.part" | sha256sum -c --quiet - >/dev/null 2>&1 ||
+		die "checksum mismatch for $tarball: expected $sum, got $(sha256sum "$file.part" | cut -d' ' -f1)"
+	mv "$file.part" "$file"
+	echo "$file"
+}
+
+# Identity the series is written under; tools/resign replaces it.
+PROJECT_NAME="Seed 053e3d61"
+PROJECT_EMAIL="seed-053e3d61@example.org"
