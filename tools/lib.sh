@@ -9,7 +9,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
+BUILD=$(realpath -m "${BUILD:-$REPO/build}")
 CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcie-aux-bench}
 # shellcheck source=versions
 . "$REPO/tools/versions"
@@ -58,3 +58,17 @@ fetch_pinned() {
 # Identity the series is written under; tools/resign replaces it.
 PROJECT_NAME="Seed 053e3d61"
 PROJECT_EMAIL="seed-053e3d61@example.org"
+
+# The patches named in series, in order.
+series_files() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$REPO/series" 2>/dev/null | awk '{print $1}' || true
+}
+# A hash of the series (names and contents): the tree is up to date when its
+# .git/bench-series records this hash with its HEAD.
+series_hash() {
+	{ series_files; for p in $(series_files); do cat "$REPO/patches/$p"; done; } |
+		sha256sum | cut -c1-16
+}
+record_series() {
+	[ -n "${KERNEL_SRC:-}" ] || echo "$(series_hash) $(git -C "$KTREE" rev-parse HEAD)" > "$KTREE/.git/bench-series"
+}

@@ -1,0 +1,136 @@
+# Helpers for guest tests (busybox sh).  Each test is a script in tests/,
+# sourced in a subshell with $TEST set; it reports with ok/not_ok/skip/check
+# and records facts the host compares across kernels with fact.
+
+ok()     { echo "RESULT ok $TEST.$1${2:+ # $2}" >&3; }
+not_ok() { echo "RESULT not ok $TEST.$1${2:+ # $2}" >&3; echo "FAIL $TEST.$1: $2" > /dev/kmsg; }
+skip()   { echo "RESULT skip $TEST.$1${2:+ # $2}" >&3; }
+fact()   { echo "FACT $*" >&3; }
+log()    { echo "LOG $*" >&3; }
+
+# check NAME COMMENT CMD...: ok if CMD succeeds.
+check() {
+	local name=$1 comment=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$comment"; fi
+}
+
+# host KIND ARGS...: ask the host (see tools/vm); output in $HOST_OUT.
+HOST_SEQ=0
+host() {
+	local line n st
+	HOST_SEQ=$((HOST_SEQ + 1))
+	echo "REQ $HOST_SEQ $*" >&3
+	while read -r -t 120 line <&3; do
+		set -- $line
+		[ "$1" = ACK ] && [ "$2" = "$HOST_SEQ" ] || continue
+		st=$3
+		HOST_OUT=${line#ACK * * }
+		return "$st"
+	done
+	HOST_OUT="no answer from host"
+	return 1
+}
+hmp() { host hmp "$*"; }
+
+# wait_for SECONDS CMD...: poll CMD every 100 ms until it succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		usleep 100000
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# Kernel log after a mark: mark=$(dmesg_mark); ...; dmesg_since $mark | grep ...
+dmesg_mark()  { dmesg | wc -l; }
+dmesg_since() { dmesg | tail -n +$(($1 + 1)); }
+dmesg_has()   { dmesg_since "$1" | grep -q -E "$2"; }
+
+# The PCIe ports: "BDF type" lines, type one of root/upstream/downstream.
+pcie_ports() {
+	local d t
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/class")" = 0x060400 ] || continue
+		t=$(pcie_type "${d##*/}") || continue
+		echo "${d##*/} $t"
+	done
+}
+
+# pcie_type BDF: Device/Port Type from the PCI Express capability.
+pcie_type() {
+	local cfg=/sys/bus/pci/devices/$1/config pos id
+	pos=$(hexdump -s 0x34 -n 1 -e '1/1 "%d"' "$cfg")
+	while [ "$pos" -ne 0 ]; do
+		id=$(hexdump -s "$pos" -n 1 -e '1/1 "%d"' "$cfg")
+		if [ "$id" -eq 16 ]; then
+			case $(( $(hexdump -s $((pos + 2)) -n 1 -e '1/1 "%d"' "$cfg") >> 4 )) in
+			4) echo root ;; 5) echo upstream ;; 6) echo downstream ;;
+			*) echo other ;;
+			esac
+			return 0
+		fi
+		pos=$(hexdump -s $((pos + 1)) -n 1 -e '1/1 "%d"' "$cfg")
+	done
+	return 1
+}
+
+# The port services: "PORT SERVICE DRIVER" lines (DRIVER "-" when unbound).
+# Works with both models: the pci_express bus (names PORT:pcieNNN) and
+# auxiliary devices that are children of the port (names MOD.SERVICE.ID).
+port_services() {
+	local d name port svc drv
+	if [ -d /sys/bus/pci_express/devices ]; then
+		for d in /sys/bus/pci_express/devices/*; do
+			[ -e "$d" ] || continue
+			name=${d##*/}
+			port=${name%:pcie*}
+			case ${name##*:pcie} in
+			001) svc=pme ;; 002) svc=aer ;; 004) svc=pciehp ;;
+			008) svc=dpc ;; 010) svc=bwctrl ;; *) svc=${name##*:} ;;
+			esac
+			drv=-
+			[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+			echo "$port $svc $drv"
+		done
+	fi
+	if [ -d /sys/bus/auxiliary/devices ]; then
+		for d in /sys/bus/auxiliary/devices/*; do
+			[ -e "$d" ] || continue
+			port=$(basename "$(dirname "$(readlink -f "$d")")")
+			[ -e "/sys/bus/pci/devices/$port" ] || continue
+			name=${d##*/}
+			svc=${name#*.}
+			svc=${svc%.*}
+			drv=-
+			[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+			echo "$port $svc $drv"
+		done
+	fi
+}
+
+# IRQ use by PCI devices: "BDF CHIP-HWIRQ ACTION[,ACTION...]" from /proc/interrupts,
+# e.g. "0000:00:1c.0 MSIX-0 PCIe PME,aerdrv,PCIe bwctrl".
+pci_irqs() {
+	awk 'NR > 1 && $0 ~ /PCI-MSI|IO-APIC/ {
+		ncpu = NF; line = $0
+		for (i = 2; i <= NF; i++) if ($i ~ /PCI-MSI|IO-APIC/) { chip = $i; hw = $(i + 1); first = i + 2; break }
+		acts = ""
+		for (i = first; i <= NF; i++) acts = acts (i > first ? " " : "") $i
+		gsub(/, /, ",", acts)
+		if (chip ~ /^PCI-MSI/) {
+			bdf = chip; sub(/^PCI-MSIX?-/, "", bdf)
+			kind = (chip ~ /^PCI-MSIX/) ? "MSIX" : "MSI"
+			split(hw, h, "-"); print bdf, kind "-" h[1], acts
+		} else print "intx", "IOAPIC-" hw, acts
+	}' /proc/interrupts
+}
+
+# BDFs of the PCI devices bound to DRIVER.
+bdf_of_driver() {
+	local d
+	for d in /sys/bus/pci/drivers/$1/*:*; do [ -e "$d" ] && echo "${d##*/}"; done
+}

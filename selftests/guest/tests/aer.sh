@@ -1,0 +1,51 @@
+# AER: errors injected by QEMU (HMP pcie_aer_inject_error) on endpoints and on
+# a root port are reported by the AER service and recovery runs; the endpoint
+# keeps working.  Topology "ports": ep0 (e1000e) below rp0.
+
+ep=$(bdf_of_driver e1000e | head -1)
+[ -n "$ep" ] || { not_ok setup "no e1000e endpoint bound"; return; }
+rp=$(basename "$(dirname "$(readlink -f /sys/bus/pci/devices/$ep)")")
+sysdev=/sys/bus/pci/devices/$ep
+
+# aer_count BDF FILE NAME: the counter NAME in aer_dev_{correctable,nonfatal,fatal}
+aer_count() { awk -v n="$3" '$1 == n { print $2 }' "/sys/bus/pci/devices/$1/$2"; }
+
+# inject NAME QEMU-ID FLAGS STATUS COUNTER-FILE COUNTER DEV EXPECT-REGEX
+inject() {
+	local name=$1 id=$2 flags=$3 status=$4 file=$5 counter=$6 dev=$7 re=$8 before mark
+	before=$(aer_count "$dev" "$file" "$counter")
+	mark=$(dmesg_mark)
+	if ! hmp "pcie_aer_inject_error $flags $id $status"; then
+		not_ok "$name" "injection refused by QEMU: $HOST_OUT"; return 1
+	fi
+	if ! wait_for 10 dmesg_has "$mark" "$re"; then
+		not_ok "$name" "no '$re' in the kernel log"; return 1
+	fi
+	wait_for 5 sh -c "[ \"\$(awk -v n=$counter '\$1 == n { print \$2 }' /sys/bus/pci/devices/$dev/$file)\" -gt $before ]" ||
+		{ not_ok "$name" "$file $counter did not increase from $before"; return 1; }
+	ok "$name"
+}
+
+usable() {	# the endpoint answers config reads and keeps its driver
+	[ "$(cat "$sysdev/vendor")" = 0x8086 ] && [ -e "$sysdev/driver" ] &&
+	[ "$(hexdump -n 2 -e '1/2 "%04x"' "$sysdev/config")" = 8086 ]
+}
+
+# Correctable: Receiver Error (bit 0).
+inject ep-correctable ep0 -c 0x1 aer_dev_correctable RxErr "$ep" \
+	"AER: Correctable error message received from $ep|$ep.*AER: Correctable"
+# Uncorrectable non-fatal: Completion Timeout (bit 14, non-fatal by default).
+inject ep-nonfatal ep0 "" 0x4000 aer_dev_nonfatal CmpltTO "$ep" \
+	"$ep.*(Uncorrectable \(Non-Fatal\)|Non-Fatal)"
+wait_for 10 dmesg_has 0 "$rp.*AER: device recovery (successful|failed)" &&
+	check nonfatal-recovered "recovery did not succeed" dmesg_has 0 "AER: device recovery successful"
+check usable-after-nonfatal "endpoint not usable after recovery" usable
+# Uncorrectable fatal: Data Link Protocol Error (bit 4, fatal by default).
+mark=$(dmesg_mark)
+inject ep-fatal ep0 "" 0x10 aer_dev_fatal DLP "$ep" "$ep.*(Uncorrectable \(Fatal\)|Fatal)"
+check fatal-recovered "no successful recovery after the fatal error" \
+	wait_for 15 dmesg_has "$mark" "AER: device recovery successful"
+check usable-after-fatal "endpoint not usable after recovery" wait_for 5 usable
+# On the root port itself.
+inject rp-correctable rp0 -c 0x1 aer_dev_correctable RxErr "$rp" \
+	"AER: Correctable error message received from $rp|$rp.*AER: Correctable"
