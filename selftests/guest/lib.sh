@@ -134,3 +134,9 @@ bdf_of_driver() {
 	local d
 	for d in /sys/bus/pci/drivers/$1/*:*; do [ -e "$d" ] && echo "${d##*/}"; done
 }
+
+# below PORT: the PCI devices directly below the port PORT (a BDF).
+below() {
+	local d
+	for d in /sys/bus/pci/devices/$1/0000:??:??.?; do [ -e "$d" ] && echo "${d##*/}"; done
+}

@@ -1,10 +1,11 @@
 # AER: errors injected by QEMU (HMP pcie_aer_inject_error) on endpoints and on
 # a root port are reported by the AER service and recovery runs; the endpoint
-# keeps working.  Topology "ports": ep0 (e1000e) below rp0.
+# keeps working.  Topology "ports": ep0 (e1000e) below rp0 (00:1c.0).
 
-ep=$(bdf_of_driver e1000e | head -1)
-[ -n "$ep" ] || { not_ok setup "no e1000e endpoint bound"; return; }
-rp=$(basename "$(dirname "$(readlink -f /sys/bus/pci/devices/$ep)")")
+rp=0000:00:1c.0
+ep=$(below $rp | head -1)
+[ -n "$ep" ] && [ -e "/sys/bus/pci/devices/$ep/driver" ] ||
+	{ not_ok setup "no endpoint with a driver below $rp"; return; }
 sysdev=/sys/bus/pci/devices/$ep
 
 # aer_count BDF FILE NAME: the counter NAME in aer_dev_{correctable,nonfatal,fatal}
