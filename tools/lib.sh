@@ -14,7 +14,7 @@ CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcie-aux-bench}
 # shellcheck source=versions
 . "$REPO/tools/versions"
 
-KTREE=${KERNEL_SRC:-$BUILD/linux}
+KTREE=${KTREE:-${KERNEL_SRC:-$BUILD/linux}}
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 PY=/usr/bin/python3	# Debian's python; the default python3 here is not
 

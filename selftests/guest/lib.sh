@@ -88,9 +88,10 @@ port_services() {
 			[ -e "$d" ] || continue
 			name=${d##*/}
 			port=${name%:pcie*}
-			case ${name##*:pcie} in
-			001) svc=pme ;; 002) svc=aer ;; 004) svc=pciehp ;;
-			008) svc=dpc ;; 010) svc=bwctrl ;; *) svc=${name##*:} ;;
+			# pcieTSS: T = port type - 4, SS = the service bit
+			case ${name##*:pcie?} in
+			01) svc=pme ;; 02) svc=aer ;; 04) svc=pciehp ;;
+			08) svc=dpc ;; 10) svc=bwctrl ;; *) svc=${name##*:} ;;
 			esac
 			drv=-
 			[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")

@@ -16,5 +16,5 @@ ok irqs-read
 # The messages users grep for, as the port services print them at probe
 # (interrupt numbers masked: they depend on probe order, not on behaviour).
 dmesg | sed -n 's/^\[[ 0-9.]*\] //p' |
-	grep -E '^(pcieport|cxl_port|pcie_?[a-z]*) [0-9a-f:.]+: (PME|AER|pciehp|DPC|bwctrl|EDR)' |
+	grep -E '^[a-z_]+ [0-9a-f:.]+: (PME: Signaling|AER: enabled|bwctrl: enabled|pciehp: Slot #|DPC: )' |
 	sed 's/IRQ [0-9]*/IRQ N/' | sort | while IFS= read -r m; do fact msg "$m"; done
