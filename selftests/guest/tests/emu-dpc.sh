@@ -12,56 +12,6 @@
 #   dpcep0  e1000e,x-pcie-err-reporting=on below dpc0
 # Kernel parameter: pcie_ports=dpc-native (q35 firmware keeps DPC otherwise).
 
-# cfg BDF OFFSET SIZE: a config space register (1, 2 or 4 bytes), decimal.
-cfg() { hexdump -s "$2" -n "$3" -e "1/$3 \"%u\"" "/sys/bus/pci/devices/$1/config"; }
-
-# cfg_write16 BDF OFFSET VALUE: a 16-bit config write (OFFSET even).
-cfg_write16() {
-	printf "\\$(printf %03o $(($3 & 255)))\\$(printf %03o $((($3 >> 8) & 255)))" |
-		dd of="/sys/bus/pci/devices/$1/config" bs=2 seek=$(($2 / 2)) count=1 \
-		conv=notrunc 2>/dev/null
-}
-
-# cap BDF ID: offset of a capability in the PCI capability list (0 if none).
-cap() {
-	local pos
-	pos=$(cfg "$1" 0x34 1)
-	while [ "$pos" -ne 0 ]; do
-		[ "$(cfg "$1" "$pos" 1)" -eq "$2" ] && { echo "$pos"; return; }
-		pos=$(cfg "$1" $((pos + 1)) 1)
-	done
-	echo 0
-}
-
-# ecap BDF ID: offset of a PCI Express extended capability (0 if none).
-ecap() {
-	local pos=256 hdr
-	while [ "$pos" -ne 0 ]; do
-		hdr=$(cfg "$1" "$pos" 4)
-		[ "$hdr" -eq 0 ] && break
-		[ $((hdr & 0xffff)) -eq "$2" ] && { echo "$pos"; return; }
-		pos=$(((hdr >> 20) & 0xffc))
-	done
-	echo 0
-}
-
-# bdf_of_id ID: the guest's BDF of the QEMU device with that id ("info pci").
-bdf_of_id() {
-	hmp "info pci" || return 1
-	printf '%s\n' "$HOST_OUT" | sed 's/\\n/\n/g' | awk -v id="\"$1\"" '
-		/Bus +[0-9]+, +device +[0-9]+, +function/ {
-			gsub(/[,:]/, ""); b = $2; d = $4; f = $6 }
-		$1 == "id" && $2 == id { printf "0000:%02x:%02x.%d\n", b, d, f; exit }'
-}
-
-# irq_count BDF VECTOR: interrupts counted on the port's MSI-X entry VECTOR.
-irq_count() {
-	awk -v chip="PCI-MSIX-$1" -v hw="$2-edge" '
-		{ for (i = 2; i <= NF; i++) if ($i == chip) break }
-		i < NF && $(i + 1) == hw { n = 0; for (j = 2; j < i; j++) n += $j; print n; found = 1 }
-		END { if (!found) print -1 }' /proc/interrupts
-}
-
 rp=$(bdf_of_id dpc0)
 ep=$(bdf_of_id dpcep0)
 if [ -z "$rp" ] || [ -z "$ep" ]; then
