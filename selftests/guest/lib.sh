@@ -186,6 +186,23 @@ bdf_of_id() {
 		$1 == "id" && $2 == id { printf "0000:%02x:%02x.%d\n", b, d, f; exit }'
 }
 
+# need_ids VAR=ID...: set each VAR to the BDF of the QEMU device ID; a
+# "setup" failure, and false, when the topology lacks one of them.
+need_ids() {
+	local a bdf missing= found=
+	for a; do
+		bdf=$(bdf_of_id "${a#*=}")
+		eval "${a%%=*}=\$bdf"
+		[ -n "$bdf" ] || missing="$missing ${a#*=}"
+		found="$found ${a#*=}=$bdf"
+	done
+	if [ -n "$missing" ]; then
+		not_ok setup "QEMU devices not found:$missing (topology lines missing?)"
+		return 1
+	fi
+	log "${found# }"
+}
+
 # irq_count BDF VECTOR: interrupts counted on the port's MSI-X entry VECTOR.
 irq_count() {
 	awk -v chip="PCI-MSIX-$1" -v hw="$2-edge" '

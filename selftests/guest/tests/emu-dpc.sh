@@ -12,13 +12,7 @@
 #   dpcep0  e1000e,x-pcie-err-reporting=on below dpc0
 # Kernel parameter: pcie_ports=dpc-native (q35 firmware keeps DPC otherwise).
 
-rp=$(bdf_of_id dpc0)
-ep=$(bdf_of_id dpcep0)
-if [ -z "$rp" ] || [ -z "$ep" ]; then
-	not_ok setup "QEMU devices dpc0 and dpcep0 not found (topology lines missing?)"
-	return 0
-fi
-log "dpc0=$rp dpcep0=$ep"
+need_ids rp=dpc0 ep=dpcep0 || return 0
 dpc=$(ecap "$rp" 29)
 exp=$(cap "$rp" 16)
 if [ "$dpc" -eq 0 ]; then

@@ -10,11 +10,7 @@
 #   mv0    pcie-root-port,x-link-bw=on,x-msix-vectors=4,x-pcie-msg-num=1
 #          (default x-speed=16), with an endpoint below (e1000e)
 
-rp=$(bdf_of_id mv0)
-if [ -z "$rp" ]; then
-	not_ok setup "QEMU device mv0 not found (topology lines missing?)"
-	return 0
-fi
+need_ids rp=mv0 || return 0
 exp=$(cap "$rp" 16)
 vec=$((($(cfg "$rp" $((exp + 2)) 2) >> 9) & 31))
 lnkctl() { cfg "$rp" $((exp + 0x10)) 2; }

@@ -37,13 +37,7 @@ check_port() {	# NAME ID VECTORS PCIE-MSG AER-MSG
 	esac
 }
 
-rp=$(bdf_of_id mv0)
-hp=$(bdf_of_id mv1)
-if [ -z "$rp" ] || [ -z "$hp" ]; then
-	not_ok setup "QEMU devices mv0 and mv1 not found (topology lines missing?)"
-	return 0
-fi
-log "mv0=$rp mv1=$hp"
+need_ids rp=mv0 hp=mv1 || return 0
 
 check_port mv0 "$rp" 4 1 2
 check_port mv1 "$hp" 8 5 3

@@ -18,13 +18,7 @@ rid() {
 	echo $(((0x$bus << 8) | (0x$dev << 3) | fn))
 }
 
-rp=$(bdf_of_id mv0)
-ep=$(bdf_of_id mvep0)
-if [ -z "$rp" ] || [ -z "$ep" ]; then
-	not_ok setup "QEMU devices mv0 and mvep0 not found (topology lines missing?)"
-	return 0
-fi
-log "mv0=$rp mvep0=$ep"
+need_ids rp=mv0 ep=mvep0 || return 0
 exp=$(cap "$rp" 16)
 pm=$(cap "$ep" 1)
 if [ "$exp" -eq 0 ] || [ "$pm" -eq 0 ]; then
