@@ -8,6 +8,18 @@ skip()   { echo "RESULT skip $TEST.$1${2:+ # $2}" >&3; }
 fact()   { echo "FACT $*" >&3; }
 log()    { echo "LOG $*" >&3; }
 
+# The kernel under test as tools/run-guest-tests labels it: base or series.
+KERNEL_LABEL=$(sed -n 's/.*bench\.kernel=\([^ ]*\).*/\1/p' /proc/cmdline)
+
+# series_only: false, with a skip, on the base kernel.  For tests of what
+# only the series has; they must not detect the feature themselves (a
+# series that lost it would then skip instead of failing).
+series_only() {
+	[ "$KERNEL_LABEL" = base ] || return 0
+	skip "$TEST" "tests what only the series has"
+	return 1
+}
+
 # check NAME COMMENT CMD...: ok if CMD succeeds.
 check() {
 	local name=$1 comment=$2

@@ -1,0 +1,65 @@
+# Suspend to RAM and resume (QEMU's system_wakeup, asked of the host before
+# the guest suspends itself): the port services are all bound afterwards and
+# work: AER reports an error below a root port, pciehp enumerates a card added
+# after the resume, and handles an unplug requested while the guest slept
+# (the attention button QEMU presses for device_del).  The time from the
+# end of the resume to pciehp's reaction is logged, for comparison between
+# kernels (Documentation/bench.rst).  Topology "ports".
+grep -qw mem /sys/power/state || { not_ok setup "no 'mem' in /sys/power/state"; return 0; }
+slot=0000:00:1c.3
+[ -e /sys/bus/pci/devices/$slot ] || { not_ok setup "no slot port $slot (hp1)"; return 0; }
+child() { below $slot | head -1; }
+bound() { local c; c=$(child) && [ -n "$c" ] && [ -e "/sys/bus/pci/devices/$c/driver" ]; }
+gone() { [ -z "$(child)" ]; }
+# ktime SECONDS-PATTERN: the printk time stamp of the last line matching it.
+ktime() { dmesg_since "$mark" | grep -E "$1" | tail -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'; }
+
+# A card in hp1, bound, before the suspend.
+hmp "device_add e1000e,id=susdev0,bus=hp1,romfile=" &&
+	wait_for 30 bound || { not_ok setup "no card in $slot before the suspend: $HOST_OUT"; return 0; }
+# QEMU refuses an unplug while the Power Indicator blinks (Slot Control
+# bits 9:8 = 10b), as it does until pciehp has powered the slot up.
+exp=$(cap $slot 16)
+steady() { [ $((($(cfg $slot $((exp + 0x18)) 2) >> 8) & 3)) -ne 2 ]; }
+wait_for 20 steady || { not_ok setup "power indicator of $slot still blinking"; return 0; }
+services_before=$(port_services | sort)
+
+mark=$(dmesg_mark)
+host later 3 qmp '{"execute": "system_wakeup"}' ||
+	{ not_ok setup "host cannot schedule the wakeup: $HOST_OUT"; return 0; }
+# Ask for the unplug while the guest sleeps (after it suspended, before the wakeup).
+host later 2 hmp "device_del susdev0"
+if echo mem > /sys/power/state; then ok suspend-resume
+else not_ok suspend-resume "echo mem > /sys/power/state failed"; fi
+check suspended "no 'PM: suspend exit' in the kernel log" dmesg_has "$mark" "PM: suspend exit"
+check services-bound "port services differ after the resume" \
+	[ "$(port_services | sort)" = "$services_before" ]
+check no-resume-errors "a port reported an error while resuming" \
+	sh -c "! dmesg | tail -n +$((mark + 1)) | grep -E 'pcieport|pciehp|aer|PME' | grep -q -i -E 'fail|error -|timeout'"
+
+# pciehp handles the unplug requested during the sleep.
+if wait_for 30 gone; then
+	ok unplug-while-asleep
+	exit_t=$(ktime "PM: suspend exit")
+	press_t=$(ktime "$slot.*Button press")
+	[ -n "$exit_t" ] && [ -n "$press_t" ] &&
+		log "pciehp: button press $(awk "BEGIN { print ($press_t - $exit_t) * 1000 }") ms after suspend exit"
+else
+	not_ok unplug-while-asleep "card still below $slot 30 s after the resume"
+fi
+
+# AER after the resume: a correctable error on ep0 below rp0 (00:1c.0).
+mark=$(dmesg_mark)
+if hmp "pcie_aer_inject_error -c ep0 0x1"; then
+	check aer-after-resume "AER did not report a correctable error after the resume" \
+		wait_for 10 dmesg_has "$mark" "AER: Correctable error message received|AER: Correctable"
+else
+	not_ok aer-after-resume "injection refused by QEMU: $HOST_OUT"
+fi
+
+# pciehp after the resume: a card added to the empty slot is enumerated.
+if hmp "device_add e1000e,id=susdev1,bus=hp1,romfile="; then
+	check hotadd-after-resume "no device below $slot after device_add" wait_for 30 bound
+else
+	not_ok hotadd-after-resume "device_add refused: $HOST_OUT"
+fi
