@@ -6,11 +6,13 @@
 # callers inside __auxiliary_device_add(): the first one after the port is
 # bound again is the name of its first service device (PME, service bit 0).
 # Probe may run in a worker (pci_call_probe), so no task filter: nothing
-# else adds auxiliary devices meanwhile.  Topology "ports": root port 00:1c.0
-# (PME, AER, bwctrl; QEMU id rp0).
+# else adds auxiliary devices meanwhile.  Topology "ports": root port 00:02.0
+# (PME, AER, bwctrl; QEMU id rp2), whose slot is not hot-pluggable: a probe of
+# a hot-plug port's driver may bind pciehp, which powers off a slot that
+# firmware had claimed at boot, taking the endpoint with it.
 series_only || return 0
 
-port=0000:00:1c.0
+port=0000:00:02.0
 pdev=/sys/bus/pci/devices/$port
 fs=/sys/kernel/debug/failslab
 [ -d "$fs" ] || { not_ok setup "no $fs (FAILSLAB, FAULT_INJECTION_DEBUG_FS)"; return 0; }
@@ -64,15 +66,16 @@ check only-victim-missing "services: want '$want', have '$after'" [ "$after" = "
 check others-bound "a remaining service of $port is unbound" all_bound
 check no-stale-device "$victim still on the auxiliary bus" \
 	[ ! -e "/sys/bus/auxiliary/devices/$victim" ]
-n=$(dmesg_since "$mark" | grep -c "$port: cannot create pme service device: -ENOMEM")
+# -ENOMEM, or -12 without CONFIG_SYMBOLIC_ERRNAME.
+n=$(dmesg_since "$mark" | grep -c -E "$port: cannot create pme service device: (-ENOMEM|-12)$")
 check one-message "want one 'cannot create pme service device: -ENOMEM' from $port, have $n" \
 	[ "$n" = 1 ]
 check no-warning "kernel warning after the failure" \
-	sh -c "! dmesg | tail -n +$((mark + 1)) | grep -q -E 'WARNING|BUG|refcount'"
+	sh -c "! dmesg | tail -n +$((mark + 1)) | grep -q -E 'WARNING|BUG:|refcount_t'"
 
 # The remaining services work: AER reports an error on the port itself.
 mark=$(dmesg_mark)
-if hmp "pcie_aer_inject_error -c rp0 0x1"; then
+if hmp "pcie_aer_inject_error -c rp2 0x1"; then
 	check aer-works "AER did not report a correctable error on $port" \
 		wait_for 10 dmesg_has "$mark" "$port.*(AER: Correctable|Correctable error message received)"
 else
