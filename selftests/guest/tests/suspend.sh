@@ -48,13 +48,18 @@ else
 	not_ok unplug-while-asleep "card still below $slot 30 s after the resume"
 fi
 
-# AER after the resume: a correctable error on ep0 below rp0 (00:1c.0).
+# AER after the resume: a correctable error on ep1 (igb) below rp1 (00:1c.1).
+# On the base under QEMU 10.0.2 it is not reported (QEMU's wakeup resets the
+# machine, and pciehp also finds the slots of 00:1c.0 and 00:1c.3 empty and
+# removes their cards): a fact, so that the series must do as the base does.
 mark=$(dmesg_mark)
-if hmp "pcie_aer_inject_error -c ep0 0x1"; then
-	check aer-after-resume "AER did not report a correctable error after the resume" \
-		wait_for 10 dmesg_has "$mark" "AER: Correctable error message received|AER: Correctable"
+if hmp "pcie_aer_inject_error -c ep1 0x1"; then
+	if wait_for 5 dmesg_has "$mark" "0000:00:1c.1: AER: Correctable error message received"
+	then fact suspend aer-after-resume reported
+	else fact suspend aer-after-resume silent; fi
+	ok aer-injected-after-resume
 else
-	not_ok aer-after-resume "injection refused by QEMU: $HOST_OUT"
+	not_ok aer-injected-after-resume "injection refused by QEMU: $HOST_OUT"
 fi
 
 # pciehp after the resume: a card added to the empty slot is enumerated.
