@@ -1,10 +1,10 @@
 # Suspend to RAM and resume (QEMU's system_wakeup, asked of the host before
-# the guest suspends itself): the port services are all bound afterwards and
-# work: AER reports an error below a root port, pciehp enumerates a card added
-# after the resume, and handles an unplug requested while the guest slept
-# (the attention button QEMU presses for device_del).  The time from the
-# end of the resume to pciehp's reaction is logged, for comparison between
-# kernels (Documentation/bench.rst).  Topology "ports".
+# the guest suspends itself): the port services are all bound afterwards,
+# AER does as on the base, pciehp enumerates a card added after the resume
+# and handles an unplug requested while the guest slept
+# (device_del while the guest sleeps: the card is gone when it wakes).  The
+# time from the wakeup to pciehp noticing is logged for tools/bench.
+# Topology "ports".
 grep -qw mem /sys/power/state || { not_ok setup "no 'mem' in /sys/power/state"; return 0; }
 slot=0000:00:1c.3
 [ -e /sys/bus/pci/devices/$slot ] || { not_ok setup "no slot port $slot (hp1)"; return 0; }
@@ -40,10 +40,13 @@ check no-resume-errors "a port reported an error while resuming" \
 # pciehp handles the unplug requested during the sleep.
 if wait_for 30 gone; then
 	ok unplug-while-asleep
-	exit_t=$(ktime "PM: suspend exit")
-	press_t=$(ktime "$slot.*Button press")
-	[ -n "$exit_t" ] && [ -n "$press_t" ] &&
-		log "pciehp: button press $(awk "BEGIN { print ($press_t - $exit_t) * 1000 }") ms after suspend exit"
+	# How long after the wakeup pciehp noticed (the delay Ilpo Järvinen
+	# pointed out: services that resume late notice late); tools/bench
+	# compares it between kernels.
+	wake_t=$(ktime "Waking up from system sleep")
+	gone_t=$(ktime "$slot: pciehp: Slot\\([0-9]+\\): Card not present")
+	[ -n "$wake_t" ] && [ -n "$gone_t" ] &&
+		log "suspend-notice-ms $(awk "BEGIN { printf \"%.1f\", ($gone_t - $wake_t) * 1000 }")"
 else
 	not_ok unplug-while-asleep "card still below $slot 30 s after the resume"
 fi
