@@ -17,6 +17,9 @@ CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcie-aux-bench}
 KTREE=${KTREE:-${KERNEL_SRC:-$BUILD/linux}}
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 PY=/usr/bin/python3	# Debian's python; the default python3 here is not
+# The kernel's own scripts (checkpatch's spdxcheck.py, kernel-doc) run
+# "python3" from PATH: make that Debian's, which has their modules.
+PATH=/usr/bin:$PATH
 
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 log() { echo "${0##*/}: $*" >&2; }
