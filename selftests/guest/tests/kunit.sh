@@ -16,7 +16,7 @@ for s in $suites; do
 		continue
 	fi
 	# The suite's lines, from its "# Subtest:" to its own result line.
-	sed -n "/^    # Subtest: $s\$/,/^\(not \)\{0,1\}ok [0-9]* $s\$/p" /tmp/kunit.log > /tmp/kunit.suite
+	sed -n "/^    # Subtest: $s\$/,/^\(not \)*ok [0-9]* $s\$/p" /tmp/kunit.log > /tmp/kunit.suite
 	n=0
 	while IFS= read -r line; do
 		case $line in
