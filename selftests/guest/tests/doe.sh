@@ -1,12 +1,19 @@
 # DOE: the mailboxes the PCI core created list their features in doe_features
 # (CDAT, 1e98:02, on the Type 3 devices and the switch upstream port), and the
 # CXL ports' CDAT attributes, read through DOE, are well-formed tables.
+empty_file() { [ -f "$1" ] && [ -z "$(cat "$1")" ]; }
 n=0
 for d in /sys/bus/pci/devices/*; do
 	bdf=${d##*/}
 	[ -d "$d/doe_features" ] || continue
 	n=$((n + 1))
-	fact doe "$bdf" $(ls "$d/doe_features" | sort | tr '\n' ' ')
+	# The features; the series adds doe_owners next to them (below).
+	fact doe "$bdf" $(ls "$d/doe_features" | grep -v -x doe_owners | sort | tr '\n' ' ')
+	# The series lists who claimed which feature; nothing claims one here.
+	if [ "$KERNEL_LABEL" != base ]; then
+		check "owners-$bdf" "no empty doe_features/doe_owners: '$(cat "$d/doe_features/doe_owners" 2>&1)'" \
+			empty_file "$d/doe_features/doe_owners"
+	fi
 done
 t3=$(grep -l 0x050210 /sys/bus/pci/devices/*/class | wc -l)
 usp=$(pcie_ports | awk '$2 == "upstream" { print $1 }')
