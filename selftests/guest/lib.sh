@@ -225,3 +225,32 @@ irq_count() {
 
 # irq_actions BDF VECTOR: the handlers on that vector, as in pci_irqs.
 irq_actions() { pci_irqs | awk -v b="$1" -v v="MSIX-$2" '$1 == b && $2 == v { $1 = $2 = ""; print }'; }
+
+# ktap_results FILE: each KTAP result line of FILE ("ok N desc",
+# "not ok N desc [# directive]") becomes a result named after desc; for
+# "not ok" the comment is the "# desc: why" line before it.  Sets nres to
+# the number of results.
+ktap_results() {
+	local line st desc directive name last=
+	nres=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*|"not ok "[0-9]*) ;;
+		"#"*) log "kselftest: $line"; last=${line#\# }; continue ;;
+		*) continue ;;
+		esac
+		st=${line%% [0-9]*}
+		desc=${line#"$st" }
+		desc=${desc#* }
+		directive=
+		case $desc in *" # "*) directive=${desc#* \# }; desc=${desc%% \# *} ;; esac
+		name=$(printf '%s' "$desc" | sed 's/[^A-Za-z0-9:.]\{1,\}/-/g; s/-$//')
+		nres=$((nres + 1))
+		case $st:$directive in
+		ok:SKIP*) skip "$name" "$directive" ;;
+		ok:*) ok "$name" ;;
+		*) case $last in "$desc: "*) not_ok "$name" "${last#"$desc": }" ;;
+		   *) not_ok "$name" "KTAP: $line" ;; esac ;;
+		esac
+	done < "$1"
+}

@@ -24,29 +24,7 @@ rc=$?
 slab1=$(slab_kb Slab)
 unrec1=$(slab_kb SUnreclaim)
 
-# KTAP "ok N desc" / "not ok N desc [# directive]" -> a result named after
-# desc; for "not ok" the comment is the "# desc: why" line before it.
-nres=0
-while IFS= read -r line; do
-	case $line in
-	"ok "[0-9]*|"not ok "[0-9]*) ;;
-	"#"*) log "kselftest: $line"; last=${line#\# }; continue ;;
-	*) continue ;;
-	esac
-	st=${line%% [0-9]*}
-	desc=${line#"$st" }
-	desc=${desc#* }
-	directive=
-	case $desc in *" # "*) directive=${desc#* \# }; desc=${desc%% \# *} ;; esac
-	name=$(printf '%s' "$desc" | sed 's/[^A-Za-z0-9:.]\{1,\}/-/g; s/-$//')
-	nres=$((nres + 1))
-	case $st:$directive in
-	ok:SKIP*) skip "$name" "$directive" ;;
-	ok:*) ok "$name" ;;
-	*) case $last in "$desc: "*) not_ok "$name" "${last#"$desc": }" ;;
-	   *) not_ok "$name" "KTAP: $line" ;; esac ;;
-	esac
-done < /tmp/kst.out
+ktap_results /tmp/kst.out
 check results "no KTAP results from $kst" [ "$nres" -gt 0 ]
 if [ "$rc" -eq 0 ]; then ok exit-code
 else not_ok exit-code "$kst exited with $rc: $(tail -n 3 /tmp/kst.out | tr '\n' ' ')"; fi
