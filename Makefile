@@ -9,7 +9,8 @@
 #   make resign      the series re-signed by you, in build/outgoing/
 #   make kernel      build CONFIG (default qemu) of the series tree
 #   make qemu        build the bench's QEMU
-#   make bisect      per-patch checks of every patch, as a table
+#   make bisect      per-patch checks of every patch, as a table (results of
+#                    unchanged inputs are reused; FORCE=1 runs every check)
 #   make guest       the guest test plan only (ONLY="ports cxl" for a subset)
 #   make selftest    the bench checks its own checks
 #   make bench       benchmarks, series vs base in one run

@@ -58,6 +58,15 @@ fetch_pinned() {
 	echo "$file"
 }
 
+# config_fragments NAME: the paths of configs/NAME.config and of the fragments
+# it "#@include"s, includes first (the order tools/kconfig applies them in).
+config_fragments() {
+	local f=$REPO/configs/$1.config inc
+	[ -f "$f" ] || die "configs/$1.config (included) does not exist"
+	for inc in $(sed -n 's/^#@include[[:space:]]\+//p' "$f"); do config_fragments "$inc"; done
+	echo "$f"
+}
+
 # Identity the series is written under; tools/resign replaces it.
 PROJECT_NAME="Seed 053e3d61"
 PROJECT_EMAIL="seed-053e3d61@example.org"
