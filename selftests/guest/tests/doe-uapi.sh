@@ -1,24 +1,18 @@
-# doe-uapi: /dev/pci-doe, user space's way into the kernel's DOE mailbox
-# queues (the series).  First the series' kselftest
-# (tools/testing/selftests/pci_doe, in /kselftest): Discovery and CDAT
-# through /dev/pci-doe equal doe_features and the CXL CDAT attributes, bad
-# requests get their errno and leave the mailbox usable, no CAP_SYS_ADMIN
-# no access, two processes at once.  Then the kernel and user space share
-# the mailboxes: user space reads the CDAT of every CXL endpoint through
-# /dev/pci-doe in a loop while the kernel re-reads it (cxl_mem unbind and
-# bind of each memdev); every read on either side must give the table.
-# Emits no facts: the base kernel has no /dev/pci-doe and skips this test.
+# doe-uapi: the fwctl interface of DOE mailboxes (/dev/fwctl/fwctlN of each
+# PCI function with mailboxes), user space's way into the kernel's DOE
+# mailbox queues (the series).  First the series' kselftest
+# (tools/testing/selftests/pci_doe, in /kselftest): FWCTL_INFO and DOE
+# Discovery of each mailbox equal doe_features, CDAT through fwctl equals
+# the CXL CDAT attributes, hostile requests get their documented errno and
+# leave the mailbox usable, truncation shows the full length, privileges,
+# claimed features, two processes at once, and the removal of a Type 3
+# device (PCI_DOE_TEST_REMOVE) while a process exchanges with it, then a
+# rescan.  Then the kernel and user space share the mailboxes: user space
+# reads the CDAT of every CXL endpoint through fwctl (pci-doe) in a loop
+# while the kernel re-reads it (cxl_mem unbind and bind of each memdev);
+# every read on either side must give the table.
+# Emits no facts: the base kernel has no such interface and skips this test.
 series_only || return 0
-
-kst=/kselftest/pci_doe/pci_doe_test
-[ -x "$kst" ] || { not_ok setup "$kst missing: not in the kernel's tree?"; return; }
-mark=$(dmesg_mark)
-"$kst" > /tmp/kst.out 2>&1
-rc=$?
-ktap_results /tmp/kst.out
-check results "no KTAP results from $kst" [ "$nres" -gt 0 ]
-if [ "$rc" -eq 0 ]; then ok exit-code
-else not_ok exit-code "$kst exited with $rc: $(tail -n 3 /tmp/kst.out | tr '\n' ' ')"; fi
 
 # The kernel reads an endpoint's CDAT when cxl_mem binds to its memdev
 # and creates the endpoint port; the memdev is a child of the PCI device.
@@ -30,6 +24,36 @@ mem_cdat() {	# MEMDEV: the CDAT attribute of its endpoint
 	done
 	return 1
 }
+two_cdat_mems() {	# both memdevs are back, each with its endpoint's CDAT
+	local m n=0
+	for m in /sys/bus/cxl/devices/mem*; do
+		[ -e "$m" ] || continue
+		mem_cdat "${m##*/}" 2>/dev/null | head -c 1 | grep -q . && n=$((n + 1))
+	done
+	[ "$n" -eq 2 ]
+}
+
+kst=/kselftest/pci_doe/pci_doe_test
+[ -x "$kst" ] || { not_ok setup "$kst missing: not in the kernel's tree?"; return; }
+first=$(ls -d /sys/bus/cxl/devices/mem* 2>/dev/null | head -n 1)
+victim=${first:+$(mem_bdf "${first##*/}")}
+[ -n "$victim" ] || log "doe-uapi: no CXL memdev, the kselftest's removal case skips"
+mark=$(dmesg_mark)
+PCI_DOE_TEST_REMOVE=$victim "$kst" > /tmp/kst.out 2>&1
+rc=$?
+ktap_results /tmp/kst.out
+check results "no KTAP results from $kst" [ "$nres" -gt 0 ]
+if [ "$rc" -eq 0 ]; then ok exit-code
+else
+	not_ok exit-code "$kst exited with $rc: $(tail -n 3 /tmp/kst.out | tr '\n' ' ')"
+	# The kselftest's diagnostics, for the console log
+	grep -E '^#' /tmp/kst.out | tail -n 30 | while IFS= read -r l; do
+		echo "doe-uapi: $l" > /dev/kmsg
+	done
+fi
+# The removed function came back with the rescan: a memdev with a CDAT again.
+check rescan "the CXL memdevs are not back with their CDAT after the rescan of $victim" \
+	wait_for 20 two_cdat_mems
 
 no_endpoint() { ! mem_cdat "$1" > /dev/null 2>&1; }
 same_cdat() { mem_cdat "$1" > /tmp/kernel.cdat 2>/dev/null && cmp -s /tmp/kernel.cdat "/tmp/ref.$1"; }
@@ -42,7 +66,7 @@ done
 set -- $mems
 check endpoints "expected 2 CXL memdevs with CDAT, found $#:$mems" [ $# -eq 2 ]
 
-# user_loop: CDAT of every memdev's device through /dev/pci-doe until
+# user_loop: CDAT of every memdev's device through fwctl (pci-doe) until
 # /tmp/stop; writes "reads failures" to /tmp/loop.res.
 user_loop() {
 	local n=0 bad=0 m
