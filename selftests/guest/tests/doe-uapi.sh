@@ -10,7 +10,8 @@
 # rescan.  Then the kernel and user space share the mailboxes: user space
 # reads the CDAT of every CXL endpoint through fwctl (pci-doe) in a loop
 # while the kernel re-reads it (cxl_mem unbind and bind of each memdev);
-# every read on either side must give the table.
+# every read on either side must give the table.  Last, runtime PM: a
+# runtime-suspended function is woken by exchanges and stays usable.
 # Emits no facts: the base kernel has no such interface and skips this test.
 series_only || return 0
 
@@ -102,6 +103,59 @@ log "doe-uapi: $reads user CDAT reads during $rebinds kernel re-reads"
 check kernel-reads "$kbad of $rebinds kernel CDAT re-reads failed or differ" [ "$kbad" -eq 0 ]
 check user-reads "$ubad of $reads user CDAT reads failed or differ: $(head -c 200 /tmp/loop.bad 2>/dev/null)" \
 	test "$reads" -gt 0 -a "$ubad" -eq 0
+# Runtime PM: an exchange holds the function awake and leaves its mailbox
+# alive.  Unbound, with power/control "auto", a PCI function runtime-
+# suspends at once (the PCI core keeps an unbound function in D0, but the
+# port above may then suspend and cut it off; an exchange must resume the
+# path, as config accesses through sysfs do).  Its active time
+# (power/runtime_active_time, ms) must stand still while it idles and grow
+# while exchanges run, each exchange must give the CDAT, and the function
+# must be suspended again afterwards.  Without the DOE core's runtime PM
+# reference the exchanges would run on a "suspended" function and the
+# active time would not grow.
+pm_status() { cat "$1/power/runtime_status"; }
+is_suspended() { [ "$(pm_status "$1")" = suspended ]; }
+m=$1
+bdf=$(mem_bdf "$m")
+pdev=/sys/bus/pci/devices/$bdf
+pmdrv=$(basename "$(readlink -f "$pdev/driver")")
+if [ -z "$bdf" ] || [ "$pmdrv" != cxl_pci ]; then
+	not_ok runtime-pm-setup "no memdev function bound to cxl_pci (memdev ${m:-none}, driver ${pmdrv:-none})"
+else
+	echo "$bdf" > /sys/bus/pci/drivers/cxl_pci/unbind
+	echo auto > "$pdev/power/control"
+	if wait_for 5 is_suspended "$pdev"; then
+		ok runtime-pm-suspends
+		log "doe-uapi: $bdf runtime-suspended, its port $(basename "$(readlink -f "$pdev/..")") is $(pm_status "$pdev/..")"
+		t0=$(cat "$pdev/power/runtime_active_time")
+		sleep 1
+		t1=$(cat "$pdev/power/runtime_active_time")
+		n=0 bad=0
+		while [ $n -lt 50 ]; do
+			pci-doe cdat "$bdf" > /tmp/pm.out 2>&1 && cmp -s /tmp/pm.out "/tmp/ref.$m" ||
+				bad=$((bad + 1))
+			n=$((n + 1))
+		done
+		t2=$(cat "$pdev/power/runtime_active_time")
+		log "doe-uapi: active time of $bdf: ${t0} ms, ${t1} ms after 1 s idle, ${t2} ms after $n CDAT reads"
+		check runtime-pm-idle "active time grew from $t0 to $t1 ms while idle" [ "$t1" -eq "$t0" ]
+		check runtime-pm-exchanges "$bad of $n CDAT reads of a runtime-suspended $bdf failed or differ" \
+			[ "$bad" -eq 0 ]
+		check runtime-pm-wakes "active time $t1 -> $t2 ms over $n CDAT reads: exchanges did not resume $bdf" \
+			[ "$t2" -gt "$t1" ]
+		check runtime-pm-resuspends "$bdf is $(pm_status "$pdev") after the exchanges" \
+			wait_for 5 is_suspended "$pdev"
+		check runtime-pm-mailbox "Discovery of $bdf fails after the exchanges" \
+			pci-doe list "$bdf" > /dev/null
+	else
+		not_ok runtime-pm-suspends "$bdf stays $(pm_status "$pdev") unbound with power/control auto"
+	fi
+	echo on > "$pdev/power/control"
+	echo "$bdf" > /sys/bus/pci/drivers/cxl_pci/bind
+	check runtime-pm-rebind "the CXL memdevs are not back with their CDAT after binding $bdf again" \
+		wait_for 20 two_cdat_mems
+fi
+
 warned=$(dmesg_since "$mark" | grep -E 'WARNING|BUG|DOE failed|Failed to read/validate CDAT' |
 	head -n 3 | tr '\n' ' ')
 check no-errors "kernel log: $warned" [ -z "$warned" ]
