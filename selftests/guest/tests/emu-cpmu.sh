@@ -201,3 +201,95 @@ for id in mem0 mem1; do
 		fi
 	done
 done
+
+# Ports (the series): portdrv creates an auxiliary device
+# pcieport.cxl_pmu.<id> below the port for each CPMU, cxl_pmu binds to it
+# (driver cxl_pmu.port) and registers cxl_pmu_port_<port>.<index>, whose
+# overflow interrupt is the port's vector for the CPMU's message number.
+series_only || return 0
+
+# port_cpmu_aux BDF: the port's CPMU auxiliary devices, one per line
+port_cpmu_aux() {
+	local a
+	for a in /sys/bus/pci/devices/$1/pcieport.cxl_pmu.*; do
+		[ -e "$a" ] && echo "${a##*/}"
+	done
+}
+nvec() { ls "/sys/bus/pci/devices/$1/msi_irqs" 2>/dev/null | wc -l; }
+
+for id in crp0 crp1 us0 ds0 ds1; do
+	bdf=$(bdf_of_id "$id")
+	[ -n "$bdf" ] || continue
+	want=$(regloc "$bdf" | awk '$1 == 4' | wc -l)
+	n=0 bound=0
+	for a in $(port_cpmu_aux "$bdf"); do
+		n=$((n + 1))
+		[ "$(basename "$(readlink -f "/sys/bus/auxiliary/devices/$a/driver")")" = cxl_pmu.port ] &&
+			bound=$((bound + 1))
+	done
+	check "$id-aux" "$n pcieport.cxl_pmu devices below $bdf, $bound bound to cxl_pmu.port, want $want" \
+		[ "$n" -eq "$want" -a "$bound" -eq "$want" ]
+	i=0
+	regloc "$bdf" | awk '$1 == 4' | while read -r rbi bir off; do
+		pmu=cxl_pmu_port_$(echo "$bdf" | tr : _).$i
+		name=$id-port-pmu$i
+		msg=$((($(cpmu reg "/sys/bus/pci/devices/$bdf/resource$bir" "$off") >> 44) & 15))
+		case "$(irq_actions "$bdf" "$msg")" in
+		*"${pmu}_overflow"*) ok "$name-handler" ;;
+		*) not_ok "$name-handler" "MSI-X entry $msg of $bdf has '$(irq_actions "$bdf" "$msg")', want ${pmu}_overflow" ;;
+		esac
+		# us0's counters are 32 bits wide: instance 0 overflows in ~4.3 s
+		timeout=0
+		[ "$id" = us0 ] && [ "$i" = 0 ] && timeout=15000
+		ticks0=; ticks1=; elapsed_ns=; memrd_open=; memrd=; irq0=; irq1=; count=; error=
+		eval "$(cpmu perf "$pmu" $timeout)"
+		if [ -n "$error" ]; then
+			not_ok "$name-counts" "$error"
+			i=$((i + 1))
+			continue
+		fi
+		log "$pmu: ticks $ticks0 -> $ticks1 in $elapsed_ns ns, irq $irq0 -> $irq1, count $count"
+		check "$name-counts" "clock_ticks went $ticks0 -> $ticks1 in $elapsed_ns ns" \
+			[ "$ticks1" -gt "$ticks0" -a $((ticks1 - ticks0)) -gt $((elapsed_ns / 4)) \
+			  -a $((ticks1 - ticks0)) -lt $((elapsed_ns * 4)) ]
+		check "$name-configurable" "perf_event_open of m2s_req_memrd failed: errno $memrd_open" \
+			[ "$memrd_open" = 0 -a "$memrd" = 0 ]
+		if [ "$timeout" -gt 0 ]; then
+			check "$name-overflow-irq" "no ${pmu}_overflow interrupt (count $irq0 -> $irq1)" \
+				[ "$irq0" -ge 0 -a "$irq1" -gt "$irq0" ]
+			check "$name-overflow-counted" "count $count after the overflow, want >= 2^32" \
+				[ "$count" -ge $((1 << 32)) ]
+		fi
+		i=$((i + 1))
+	done
+done
+
+# The CPMU's vector lives as long as its driver is bound: unbinding
+# crp0's CPMU frees MSI-X entry 1 (no service shares it), binding it
+# again allocates it and the overflow handler is back on it.
+bdf=$(bdf_of_id crp0)
+a=$(port_cpmu_aux "$bdf" | head -n 1)
+if [ -n "$a" ]; then
+	drv=/sys/bus/auxiliary/drivers/cxl_pmu.port
+	pmu=cxl_pmu_port_$(echo "$bdf" | tr : _).0
+	v0=$(nvec "$bdf")
+	echo "$a" > $drv/unbind
+	v1=$(nvec "$bdf")
+	check crp0-unbind-frees-vector "$bdf had $v0 vectors with its CPMU bound, $v1 without" \
+		[ "$v1" -eq $((v0 - 1)) ]
+	check crp0-unbind-pmu-gone "$pmu still registered after unbind" \
+		[ ! -e "/sys/bus/event_source/devices/$pmu" ]
+	echo "$a" > $drv/bind
+	v2=$(nvec "$bdf")
+	check crp0-rebind-vector "$bdf has $v2 vectors after rebinding its CPMU, want $v0" [ "$v2" -eq "$v0" ]
+	case "$(irq_actions "$bdf" 1)" in
+	*"${pmu}_overflow"*) ok crp0-rebind-handler ;;
+	*) not_ok crp0-rebind-handler "MSI-X entry 1 of $bdf has '$(irq_actions "$bdf" 1)'" ;;
+	esac
+	ticks0=; ticks1=; error=
+	eval "$(cpmu perf "$pmu" 0)"
+	check crp0-rebind-counts "after rebinding: ticks $ticks0 -> $ticks1 $error" \
+		[ -z "$error" -a "${ticks1:-0}" -gt "${ticks0:-0}" ]
+else
+	not_ok crp0-rebind "no CPMU auxiliary device below $bdf"
+fi
