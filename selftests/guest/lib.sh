@@ -116,8 +116,6 @@ port_services() {
 			port=$(basename "$(dirname "$(readlink -f "$d")")")
 			[ -e "/sys/bus/pci/devices/$port" ] || continue
 			name=${d##*/}
-			# portdrv's children that are not services
-			case $name in pcieport.cxl_pmu.*) continue ;; esac
 			svc=${name#*.}
 			svc=${svc%.*}
 			drv=-

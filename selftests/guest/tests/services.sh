@@ -9,12 +9,8 @@ port_services | sort | while read -r port svc drv; do
 done
 n=$(port_services | wc -l)
 check listed "no port services found" [ "$n" -gt 0 ]
-# Only the services' handlers: the series also gives the ports' DOE
-# mailboxes and CXL PMUs their vectors (doe-irq, emu-cpmu test those).
 pci_irqs | sort | while read -r bdf hw acts; do
-	echo "$ports" | grep -q "^$bdf " || continue
-	acts=$(echo "$acts" | tr , '\n' | grep -v -E ' DOE \[[0-9a-f]+\]$|^cxl_pmu_.*_overflow$' | paste -s -d ,)
-	[ -n "$acts" ] && fact irq "$bdf" "$hw" "$acts"
+	echo "$ports" | grep -q "^$bdf " && fact irq "$bdf" "$hw" "$acts"
 done
 ok irqs-read
 # The messages users grep for, as the port services print them at probe
