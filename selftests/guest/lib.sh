@@ -126,7 +126,9 @@ port_services() {
 }
 
 # IRQ use by PCI devices: "BDF CHIP-HWIRQ ACTION[,ACTION...]" from /proc/interrupts,
-# e.g. "0000:00:1c.0 MSIX-0 PCIe PME,aerdrv,PCIe bwctrl".
+# e.g. "0000:00:1c.0 MSIX-0 PCIe PME,aerdrv,PCIe bwctrl".  Remapped
+# messages (chips IR-PCI-MSI, IR-PCI-MSIX: interrupt remapping) read as
+# the others: pci_remapped tells them apart.
 pci_irqs() {
 	awk 'NR > 1 && $0 ~ /PCI-MSI|IO-APIC/ {
 		ncpu = NF; line = $0
@@ -134,9 +136,9 @@ pci_irqs() {
 		acts = ""
 		for (i = first; i <= NF; i++) acts = acts (i > first ? " " : "") $i
 		gsub(/, /, ",", acts)
-		if (chip ~ /^PCI-MSI/) {
-			bdf = chip; sub(/^PCI-MSIX?-/, "", bdf)
-			kind = (chip ~ /^PCI-MSIX/) ? "MSIX" : "MSI"
+		if (chip ~ /^(IR-)?PCI-MSI/) {
+			bdf = chip; sub(/^(IR-)?PCI-MSIX?-/, "", bdf)
+			kind = (chip ~ /^(IR-)?PCI-MSIX/) ? "MSIX" : "MSI"
 			split(hw, h, "-"); print bdf, kind "-" h[1], acts
 		} else print "intx", "IOAPIC-" hw, acts
 	}' /proc/interrupts
@@ -215,10 +217,17 @@ need_ids() {
 	log "${found# }"
 }
 
+# pci_remapped: "BDF CHIP-HWIRQ" of each remapped PCI MSI/MSI-X message.
+pci_remapped() {
+	awk '{ for (i = 2; i < NF; i++) if ($i ~ /^IR-PCI-MSI/) {
+		bdf = $i; sub(/^IR-PCI-MSIX?-/, "", bdf); split($(i + 1), h, "-")
+		print bdf, ($i ~ /MSIX/ ? "MSIX" : "MSI") "-" h[1]; break } }' /proc/interrupts
+}
+
 # irq_count BDF VECTOR: interrupts counted on the port's MSI-X entry VECTOR.
 irq_count() {
 	awk -v chip="PCI-MSIX-$1" -v hw="$2-edge" '
-		{ for (i = 2; i <= NF; i++) if ($i == chip) break }
+		{ for (i = 2; i <= NF; i++) if ($i == chip || $i == "IR-" chip) break }
 		i < NF && $(i + 1) == hw { n = 0; for (j = 2; j < i; j++) n += $j; print n; found = 1 }
 		END { if (!found) print -1 }' /proc/interrupts
 }
