@@ -6,6 +6,7 @@
 #  - loaded after the ports and devices were probed, cxl_pmu binds to
 #    every CPMU: the Type 3 device's (both kernels) and, on the series,
 #    the ports' (auxiliary devices pcieport.cxl_pmu.<id>);
+#  - rmmod while perf counts is refused (the event holds the module);
 #  - rmmod: no CXL PMU is left, the ports' CPMU devices stay, unbound, and
 #    each port vector that only a CPMU used is freed;
 #  - modprobe: the same PMUs under the same names, the vectors back with
@@ -40,6 +41,24 @@ if [ "$KERNEL_LABEL" != base ]; then
 		done
 		check "$id-bound" "$id ($bdf): $n CPMU devices bound, want 1" [ "$n" -eq 1 ]
 	done
+fi
+
+# rmmod while perf counts: the open event holds the module (the PMU's
+# .module), so rmmod is refused and the PMU stays.
+busy=$(echo $before | awk '{ print $NF }')
+cpmu perf "$busy" 1500 > /tmp/cpmu-module.out 2>&1 &
+pid=$!
+usleep 300000
+if out=$(rmmod cxl_pmu 2>&1); then
+	not_ok rmmod-busy "rmmod cxl_pmu succeeded while $busy counted"
+	wait "$pid"
+	modprobe cxl_pmu
+else
+	wait "$pid"
+	log "rmmod while counting on $busy: $out; reader: $(tr '\n' ' ' < /tmp/cpmu-module.out)"
+	check rmmod-busy "PMUs after the refused rmmod: $(pmus)" [ "$(pmus)" = "$before" ]
+	check rmmod-busy-counted "the reader: $(tr '\n' ' ' < /tmp/cpmu-module.out)" \
+		grep -q '^count=[1-9]' /tmp/cpmu-module.out
 fi
 
 i=1
