@@ -7,6 +7,7 @@
 #   make tree        (re)generate the kernel tree: base + series (git am)
 #   make export      export the tree's commits back to patches/ + series
 #   make resign      the series re-signed by you, in build/outgoing/
+#   make b4-send     the same, as b4 would send it, in build/b4-outgoing/
 #   make kernel      build CONFIG (default qemu) of the series tree
 #   make qemu        build the bench's QEMU
 #   make bisect      per-patch checks of every patch, as a table (results of
@@ -20,7 +21,7 @@
 CONFIG ?= qemu
 SHELL := /bin/bash
 
-.PHONY: help demo test tree export resign kernel qemu bisect guest selftest bench deps clean
+.PHONY: help demo test tree export resign b4-send kernel qemu bisect guest selftest bench deps clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -42,6 +43,9 @@ export:
 
 resign:
 	tools/resign
+
+b4-send:
+	tools/b4-send
 
 kernel: tree
 	tools/build-kernel $(CONFIG)
