@@ -67,6 +67,27 @@ config_fragments() {
 	echo "$f"
 }
 
+# config_toolchain NAME: make's arguments for the architecture and compiler
+# that configs/NAME.config, or a fragment it includes, asks for, one per
+# line (for mapfile).  Directives, the last one read wins:
+#   #@arch ARCH      the kernel architecture (default x86_64)
+#   #@cross PREFIX   a cross toolchain (CROSS_COMPILE=PREFIX, CC=PREFIXgcc)
+#   #@llvm           clang and the LLVM tools (LLVM=1, CC=clang)
+# The compiler runs under ccache.
+config_toolchain() {
+	local f arch=x86_64 cross='' llvm='' v
+	for f in $(config_fragments "$1"); do
+		v=$(sed -n 's/^#@arch[[:space:]]\{1,\}\([a-z0-9_]*\)[[:space:]]*$/\1/p' "$f" | tail -n1)
+		[ -z "$v" ] || arch=$v
+		v=$(sed -n 's/^#@cross[[:space:]]\{1,\}\([A-Za-z0-9_.-]*\)[[:space:]]*$/\1/p' "$f" | tail -n1)
+		[ -z "$v" ] || cross=$v
+		if grep -q '^#@llvm[[:space:]]*$' "$f"; then llvm=1; fi
+	done
+	echo "ARCH=$arch"
+	if [ -n "$cross" ]; then echo "CROSS_COMPILE=$cross"; fi
+	if [ -n "$llvm" ]; then printf '%s\n' LLVM=1 "CC=ccache clang"; else echo "CC=ccache ${cross}gcc"; fi
+}
+
 # Identity the series is written under; tools/resign replaces it.
 PROJECT_NAME="Seed 053e3d61"
 PROJECT_EMAIL="seed-053e3d61@example.org"

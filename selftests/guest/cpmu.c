@@ -10,6 +10,11 @@
  *	event (M2S Req MemRd), which needs a Configurable Counter Unit.
  *	Prints KEY=VALUE lines for the shell.
  *
+ *   cpmu hold PMU MS
+ *	Count Clock Ticks on PMU for MS milliseconds of CLOCK_MONOTONIC (the
+ *	time asleep does not pass), printing "sample MS COUNT" lines every
+ *	100 ms (MS since the start, sleep included).
+ *
  *   cpmu reg RESOURCE OFFSET [VALUE]
  *	Read (or write) the 64-bit register at OFFSET of a PCI BAR through
  *	its sysfs resource file; prints the value read, in hex.
@@ -154,6 +159,41 @@ static int cmd_perf(const char *pmu, long timeout_ms)
 	return 0;
 }
 
+/*
+ * Count Clock Ticks for @ms milliseconds of CLOCK_MONOTONIC (time asleep
+ * does not pass), printing "sample MS COUNT" every 100 ms (MS: since the
+ * start, CLOCK_BOOTTIME, which does count sleep).
+ */
+static int cmd_hold(const char *pmu, long ms)
+{
+	struct timespec ts;
+	int64_t t0, b0, c;
+	int type, cpu, fd;
+
+	if (read_sysfs_int(pmu, "type", &type) || read_sysfs_int(pmu, "cpumask", &cpu)) {
+		printf("error='no perf PMU %s'\n", pmu);
+		return 1;
+	}
+	fd = open_event(type, cpu, CLOCK_TICKS);
+	if (fd < 0) {
+		printf("error='perf_event_open(clock_ticks): %s'\n", strerror(errno));
+		return 1;
+	}
+	t0 = now_ns();
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	b0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	while (now_ns() - t0 < ms * 1000000LL) {
+		c = read_count(fd);
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		printf("sample %" PRId64 " %" PRId64 "\n",
+		       (int64_t)(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000) - b0, c);
+		fflush(stdout);
+		usleep(100000);
+	}
+	close(fd);
+	return 0;
+}
+
 static int cmd_reg(const char *res, const char *offset, const char *value)
 {
 	unsigned long off = strtoul(offset, NULL, 0);
@@ -187,9 +227,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "perf"))
 		return cmd_perf(argv[2], strtol(argv[3], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return cmd_hold(argv[2], strtol(argv[3], NULL, 0));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "reg"))
 		return cmd_reg(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	fprintf(stderr, "usage: cpmu perf PMU TIMEOUT-MS\n"
+		"       cpmu hold PMU MS\n"
 		"       cpmu reg RESOURCE OFFSET [VALUE]\n");
 	return 2;
 }

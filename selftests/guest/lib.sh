@@ -58,9 +58,14 @@ wait_for() {
 }
 
 # Kernel log after a mark: mark=$(dmesg_mark); ...; dmesg_since $mark | grep ...
-dmesg_mark()  { dmesg | wc -l; }
-dmesg_since() { dmesg | tail -n +$(($1 + 1)); }
+# The mark is the time stamp of the last line, not a line count: once the
+# log buffer is full, old lines drop out and a count would skip new ones.
+dmesg_mark()  { dmesg | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'; }
+dmesg_since() {
+	dmesg | awk -v m="${1:-0}" '!p { t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > m + 0) p = 1 } p'
+}
 dmesg_has()   { dmesg_since "$1" | grep -q -E "$2"; }
+dmesg_lacks() { ! dmesg_has "$@"; }
 
 # The PCIe ports: "BDF type" lines, type one of root/upstream/downstream.
 pcie_ports() {
@@ -262,4 +267,44 @@ ktap_results() {
 		   *) not_ok "$name" "KTAP: $line" ;; esac ;;
 		esac
 	done < "$1"
+}
+
+# cpmu_across FILE [AT]: what "cpmu hold" samples ("sample MS COUNT") say
+# about the count across an event that resets the CPMU (a system sleep, an
+# error recovery), as "key=value" words: the event happened at the first
+# sample at or after AT ms, or, without AT, at the longest gap between two
+# samples (the sleep).  step_before: the largest step of the count before
+# it; step_max: the largest step of all; back: 1 if the count ever went
+# down; end_growth: what the count grew over the last second.
+cpmu_across() {
+	awk -v at="${2:--1}" '
+		$1 == "sample" { n++; t[n] = $2; c[n] = $3 }
+		END {
+			if (n < 10) { print "too-few=" n; exit }
+			ev = 2
+			for (i = 2; i <= n; i++)
+				if (at >= 0 ? t[ev] < at : t[i] - t[i - 1] > t[ev] - t[ev - 1]) ev = i
+			pre = 0; for (i = 2; i < ev; i++) if (c[i] - c[i - 1] > pre) pre = c[i] - c[i - 1]
+			big = 0; back = 0
+			for (i = 2; i <= n; i++) {
+				if (c[i] - c[i - 1] > big) big = c[i] - c[i - 1]
+				if (c[i] < c[i - 1]) back = 1
+			}
+			last = n; while (last > 1 && t[n] - t[last - 1] <= 1000) last--
+			printf "samples=%d gap_ms=%d before=%d after=%d step_before=%.0f step_max=%.0f back=%d end_growth=%.0f\n",
+				n, t[ev] - t[ev - 1], ev - 1, n - ev + 1, pre, big, back, c[n] - c[last]
+		}' "$1"
+}
+# cpmu_val VERDICT KEY: one value of cpmu_across's output.
+cpmu_val() { echo "$1" | sed -n "s/.*\\b$2=\\([-0-9]*\\).*/\\1/p"; }
+# cpmu_check_across PREFIX VERDICT: the count grew before the event, did
+# not jump at it (no step beyond 20 times the largest before: the clock
+# the CPMU counts runs on while the kernel handles the event) and grew
+# over the last second.
+cpmu_check_across() {
+	local v=$2
+	check "$1count-before" "the count did not grow before: $v" [ "$(cpmu_val "$v" step_before)" -gt 0 ]
+	check "$1no-jump" "the count jumped: $v" \
+		[ "$(cpmu_val "$v" back)" = 0 -a "$(cpmu_val "$v" step_max)" -le $(( $(cpmu_val "$v" step_before) * 20 )) ]
+	check "$1counts-after" "the count stopped: $v" [ "$(cpmu_val "$v" end_growth)" -gt 0 ]
 }

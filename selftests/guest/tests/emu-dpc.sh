@@ -86,7 +86,7 @@ if hmp "pcie_aer_inject_error dpcep0 0x10"; then
 			$((($(cfg "$rp" $((dpc + 10)) 2) >> 3) & 31)) \
 			$(($(cfg "$rp" $((dpc + 10)) 2) & 7)))" = "$ep" ]
 	check err-fatal-not-aer "AER also handled the ERR_FATAL message" \
-		sh -c "! dmesg | tail -n +$((mark + 1)) | grep -q 'AER: Uncorrectable (Fatal) error message received'"
+		dmesg_lacks "$mark" "AER: Uncorrectable (Fatal) error message received"
 else
 	not_ok err-fatal "injection refused by QEMU: $HOST_OUT"
 fi
@@ -97,7 +97,7 @@ if hmp "pcie_aer_inject_error dpcep0 0x4000"; then
 	check err-nonfatal-to-aer "AER did not report the ERR_NONFATAL message" \
 		wait_for 10 dmesg_has "$mark" "$rp: AER: Uncorrectable \(Non-Fatal\) error message received from $ep"
 	check err-nonfatal-no-dpc "ERR_NONFATAL triggered DPC" \
-		sh -c "! dmesg | tail -n +$((mark + 1)) | grep -q '$rp: DPC: containment event'"
+		dmesg_lacks "$mark" "$rp: DPC: containment event"
 	wait_for 15 dmesg_has "$mark" "AER: device recovery (successful|failed)"
 	check usable-after-nonfatal "endpoint not usable after recovery" wait_for 5 usable
 else

@@ -101,7 +101,7 @@ if hmp "x-pcie-pme mvep0"; then
 	check linux-rtsta-cleared "Root Status PME not cleared: $(printf %#x "$(rtsta)")" \
 		[ $(($(rtsta) & 0x30000)) -eq 0 ]
 	check linux-not-spurious "Linux reported a spurious PME" \
-		sh -c "! dmesg | tail -n +$((mark + 1)) | grep -q '$rp: PME: .*Spurious'"
+		dmesg_lacks "$mark" "$rp: PME: .*Spurious"
 	if [ "$wakes" != - ]; then
 		check linux-wakeup-event "no wakeup event on $ep" \
 			[ "$(cat "$wake/wakeup_active_count")" -gt "$wakes" ]

@@ -34,8 +34,9 @@ else not_ok suspend-resume "echo mem > /sys/power/state failed"; fi
 check suspended "no 'PM: suspend exit' in the kernel log" dmesg_has "$mark" "PM: suspend exit"
 check services-bound "port services differ after the resume" \
 	[ "$(port_services | sort)" = "$services_before" ]
-check no-resume-errors "a port reported an error while resuming" \
-	sh -c "! dmesg | tail -n +$((mark + 1)) | grep -E 'pcieport|pciehp|aer|PME' | grep -q -i -E 'fail|error -|timeout'"
+resume_errors() { dmesg_since "$mark" | grep -E 'pcieport|pciehp|aer|PME' | grep -i -E 'fail|error -|timeout'; }
+check no-resume-errors "a port reported an error while resuming: $(resume_errors | head -1)" \
+	[ -z "$(resume_errors)" ]
 
 # pciehp handles the unplug requested during the sleep.
 if wait_for 30 gone; then

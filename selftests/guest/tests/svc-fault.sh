@@ -71,7 +71,7 @@ n=$(dmesg_since "$mark" | grep -c -E "$port: cannot create pme service device: (
 check one-message "want one 'cannot create pme service device: -ENOMEM' from $port, have $n" \
 	[ "$n" = 1 ]
 check no-warning "kernel warning after the failure" \
-	sh -c "! dmesg | tail -n +$((mark + 1)) | grep -q -E 'WARNING|BUG:|refcount_t'"
+	dmesg_lacks "$mark" "WARNING|BUG:|refcount_t"
 
 # Nothing left behind: the next probe creates every service again.
 rebind_port
