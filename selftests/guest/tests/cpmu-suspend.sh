@@ -59,13 +59,19 @@ state before
 
 out=/tmp/cpmu-suspend.out
 if [ -n "$counting" ]; then
-	# 6 s of counting, the sleep (about 3 s) not included.
+	# 6 s of counting, the sleep not included.
 	cpmu hold "$pmu" 6000 > "$out" 2>&1 &
 	pid=$!
 	usleep 1500000
 fi
 mark=$(dmesg_mark)
-host later 3 qmp '{"execute": "system_wakeup"}' || {
+# The wakeup 6 s after the request: the debug kernel takes about 3 s to
+# reach S3 and the sleep must still last 2 s.  QEMU refuses a wakeup
+# before S3; the later ones wake a guest that took longer than that and
+# are refused by one that runs again.
+host later 6 qmp '{"execute": "system_wakeup"}' &&
+	host later 20 qmp '{"execute": "system_wakeup"}' &&
+	host later 45 qmp '{"execute": "system_wakeup"}' || {
 	not_ok setup "host cannot schedule the wakeup: $HOST_OUT"
 	[ -n "$counting" ] && kill "$pid"
 	rebind_mems
