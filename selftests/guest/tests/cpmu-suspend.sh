@@ -59,16 +59,19 @@ state before
 
 out=/tmp/cpmu-suspend.out
 if [ -n "$counting" ]; then
-	# 6 s of counting, the sleep not included.
-	cpmu hold "$pmu" 6000 > "$out" 2>&1 &
+	# 12 s of counting, the sleep not included: the sleep must fall
+	# inside it also on the debug kernel, where the host requests and
+	# the suspend before it take seconds (with 6 s, the sampler ended
+	# before the sleep there: no gap in its samples).
+	cpmu hold "$pmu" 12000 > "$out" 2>&1 &
 	pid=$!
 	usleep 1500000
 fi
 mark=$(dmesg_mark)
-# The wakeup 6 s after the request: the debug kernel takes about 3 s to
-# reach S3 and the sleep must still last 2 s.  QEMU refuses a wakeup
-# before S3; the later ones wake a guest that took longer than that and
-# are refused by one that runs again.
+# The wakeup 6 s after the request, so that the sleep lasts seconds
+# also where suspending is slow.  QEMU refuses a wakeup that comes
+# before the guest reaches S3: the later ones wake a guest that got
+# there late, and are refused by one that runs again.
 host later 6 qmp '{"execute": "system_wakeup"}' &&
 	host later 20 qmp '{"execute": "system_wakeup"}' &&
 	host later 45 qmp '{"execute": "system_wakeup"}' || {
