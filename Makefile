@@ -57,7 +57,7 @@ bisect:
 	tools/bisect
 
 guest:
-	PHASES="prepare base guest" tools/test
+	PHASES="prepare base series guest" tools/test
 
 selftest:
 	tools/selftest
