@@ -72,7 +72,8 @@ config_fragments() {
 # line (for mapfile).  Directives, the last one read wins:
 #   #@arch ARCH      the kernel architecture (default x86_64)
 #   #@cross PREFIX   a cross toolchain (CROSS_COMPILE=PREFIX, CC=PREFIXgcc)
-#   #@llvm           clang and the LLVM tools (LLVM=1, CC=clang)
+#   #@llvm [-N]      clang and the LLVM tools (LLVM=1, CC=clang); with -N,
+#                    those of LLVM version N (LLVM=-N, CC=clang-N)
 # The compiler runs under ccache.
 config_toolchain() {
 	local f arch=x86_64 cross='' llvm='' v
@@ -81,11 +82,17 @@ config_toolchain() {
 		[ -z "$v" ] || arch=$v
 		v=$(sed -n 's/^#@cross[[:space:]]\{1,\}\([A-Za-z0-9_.-]*\)[[:space:]]*$/\1/p' "$f" | tail -n1)
 		[ -z "$v" ] || cross=$v
-		if grep -q '^#@llvm[[:space:]]*$' "$f"; then llvm=1; fi
+		v=$(sed -n 's/^#@llvm\([[:space:]]\{1,\}\(-[0-9]\{1,\}\)\)\{0,1\}[[:space:]]*$/=\2/p' "$f" | tail -n1)
+		[ -z "$v" ] || llvm=$v
 	done
 	echo "ARCH=$arch"
 	if [ -n "$cross" ]; then echo "CROSS_COMPILE=$cross"; fi
-	if [ -n "$llvm" ]; then printf '%s\n' LLVM=1 "CC=ccache clang"; else echo "CC=ccache ${cross}gcc"; fi
+	if [ -n "$llvm" ]; then
+		llvm=${llvm#=}
+		printf '%s\n' "LLVM=${llvm:-1}" "CC=ccache clang$llvm"
+	else
+		echo "CC=ccache ${cross}gcc"
+	fi
 }
 
 # Identity the series is written under; tools/resign replaces it.
